@@ -63,6 +63,29 @@ async fn writer(
     }
 }
 
+/// Prints what the survivors logged about the election after a slow trial, so that its cause
+/// (a rejected candidate, a split vote, a slow client) can be read off the run.
+fn print_election(cluster: &TestCluster, killed: u64, log_offsets: &[usize]) {
+    const ELECTION: [&str; 5] = [
+        "do trigger election",
+        "reject vote-request",
+        "is rejected by local vote",
+        "handle vote request result",
+        "a quorum granted my vote",
+    ];
+    for (node, offset) in cluster.nodes.iter().zip(log_offsets) {
+        if node.id == killed {
+            continue;
+        }
+        let log = node.log();
+        for line in log.get(*offset..).unwrap_or_default().lines() {
+            if ELECTION.iter().any(|pattern| line.contains(pattern)) {
+                println!("    node {}: {}", node.id, line.chars().take(240).collect::<String>());
+            }
+        }
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -96,6 +119,7 @@ fn main() {
     for trial in 1..=trials {
         std::thread::sleep(Duration::from_millis(1500));
         let leader = cluster.wait_leader(None);
+        let log_offsets: Vec<usize> = cluster.nodes.iter().map(|n| n.log().len()).collect();
         let killed_at = Instant::now();
         cluster.node(leader).kill();
         let new_leader = cluster.wait_leader(Some(leader));
@@ -113,6 +137,9 @@ fn main() {
             elected.as_millis(),
             gap.as_millis()
         );
+        if gap > Duration::from_secs(1) {
+            print_election(&cluster, leader, &log_offsets);
+        }
         gaps.push(gap);
         cluster.node(leader).start();
         let i = cluster.nodes.iter().position(|n| n.id == leader).unwrap();

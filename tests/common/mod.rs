@@ -361,3 +361,19 @@ impl TestCluster {
         }
     }
 }
+
+impl Drop for TestCluster {
+    /// A test that failed shows the end of every node's log, which usually says why.
+    fn drop(&mut self) {
+        const TAIL_LINES: usize = 60;
+        if !std::thread::panicking() {
+            return;
+        }
+        for node in &self.nodes {
+            let log = node.log();
+            let lines: Vec<&str> = log.lines().collect();
+            let tail = &lines[lines.len().saturating_sub(TAIL_LINES)..];
+            eprintln!("===== node {}: last {} lines of its log =====\n{}", node.id, tail.len(), tail.join("\n"));
+        }
+    }
+}

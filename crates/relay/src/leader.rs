@@ -336,11 +336,30 @@ impl HostedState {
     }
 }
 
-/// The node's [`AppHandler`]: hands relay requests to the [`Host`].
-pub(crate) struct HostHandler(pub(crate) Arc<Host>);
+/// The node's [`AppHandler`]: hands relay requests to the [`Host`], on the SQL runtime.
+///
+/// The peer server that receives them runs on Raft's runtime. A relayed statement may compute
+/// for seconds (an `ALTER TABLE ... ADD PRIMARY KEY` over many rows); run there, it would hold
+/// up the leader's heartbeats and the followers would depose it in the middle of the statement.
+pub(crate) struct HostHandler {
+    host: Arc<Host>,
+    sql_runtime: tokio::runtime::Handle,
+}
+
+impl HostHandler {
+    /// Must be called on the SQL runtime, where relayed statements will run.
+    pub(crate) fn new(host: Arc<Host>) -> Self {
+        Self { host, sql_runtime: tokio::runtime::Handle::current() }
+    }
+}
 
 impl AppHandler for HostHandler {
     fn handle(&self, from: NodeId, request: Vec<u8>, reply: PeerReply) -> BoxFuture<'static, ()> {
-        Box::pin(self.0.clone().serve(from, request, reply))
+        let served = self.sql_runtime.spawn(self.host.clone().serve(from, request, reply));
+        Box::pin(async move {
+            if let Err(e) = served.await {
+                tracing::error!(from, error = %e, "a relayed request failed");
+            }
+        })
     }
 }

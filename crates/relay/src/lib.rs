@@ -55,11 +55,11 @@ impl std::fmt::Debug for Cluster {
 
 impl Cluster {
     /// Serves clients of this node with `engine`, and hosts relayed sessions for the other
-    /// nodes' clients.
+    /// nodes' clients. Call it on the SQL runtime: relayed statements run there.
     pub fn start(engine: Arc<Engine>) -> Arc<Self> {
         let node = engine.txns().node().clone();
         let host = leader::Host::new(engine.clone(), node.clone());
-        node.set_app_handler(Arc::new(leader::HostHandler(host.clone())));
+        node.set_app_handler(Arc::new(leader::HostHandler::new(host.clone())));
         Arc::new_cyclic(|me| Self {
             me: me.clone(),
             engine,
