@@ -67,7 +67,7 @@ async fn writer(
 /// (a rejected candidate, a split vote, a slow client) can be read off the run.
 fn print_election(cluster: &TestCluster, killed: u64, log_offsets: &[usize]) {
     const ELECTION: [&str; 5] = [
-        "do trigger election",
+        "pre-vote won; campaigning",
         "reject vote-request",
         "is rejected by local vote",
         "handle vote request result",
@@ -99,7 +99,8 @@ fn main() {
             trials = args.next().and_then(|v| v.parse().ok()).expect("--trials N");
         }
     }
-    let mut cluster = TestCluster::new(3, &[]);
+    // openraft logs its elections at info: a slow trial prints them (see `print_election`).
+    let mut cluster = TestCluster::new(3, &["--log", "info"]);
     cluster.start_all();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let ports: Vec<(u64, u16)> = cluster.nodes.iter().map(|n| (n.id, n.pg_port)).collect();

@@ -393,12 +393,17 @@ fn an_io_error_in_apply_stops_the_node_instead_of_diverging() {
     assert_all_present(c.node(3), &acked);
 }
 
+/// A follower that hangs for a while (here SIGSTOP; in life a long GC or VM pause) neither
+/// stops the cluster nor, when it wakes up having heard from nobody, deposes the healthy
+/// leader: its pre-vote is refused, so it does not raise the term.
 #[test]
 fn a_paused_follower_does_not_stop_the_cluster_and_catches_up() {
     let _serial = serial();
     let mut c = TestCluster::new(3, &[]);
     c.start_all();
     let leader = c.wait_leader(None);
+    let term = |c: &mut TestCluster| c.node(leader).cluster().and_then(|v| v["term"].as_u64());
+    let term_before = term(&mut c);
     let follower = (1..=3).find(|id| *id != leader).unwrap();
     c.node(follower).signal("STOP");
     let writer = Writer::start(http_addrs(&c), "p");
@@ -409,4 +414,6 @@ fn a_paused_follower_does_not_stop_the_cluster_and_catches_up() {
     let acked = writer.finish();
     c.wait_converged(&[1, 2, 3]);
     assert_all_present(c.node(follower), &acked);
+    assert_eq!(c.leader(), Some(leader), "the woken follower deposed the leader");
+    assert_eq!(term(&mut c), term_before, "the woken follower raised the term");
 }

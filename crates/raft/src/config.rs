@@ -61,6 +61,8 @@ impl NodeConfig {
             // reader caps one AppendEntries at about as much, so it arrives and syncs within a
             // heartbeat interval.
             max_payload_entries: 16,
+            // Elections start from `crate::election`, after a pre-vote (ADR 0008).
+            enable_elect: false,
             replication_lag_threshold: self.keep_logs.max(1_000),
             snapshot_policy: openraft::SnapshotPolicy::LogsSinceLast(self.snapshot_every),
             snapshot_max_chunk_size: 1 << 20,

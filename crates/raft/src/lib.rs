@@ -21,6 +21,7 @@
 
 mod batcher;
 pub mod config;
+mod election;
 pub mod faults;
 pub mod log_store;
 pub mod metrics;

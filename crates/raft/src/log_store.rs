@@ -54,6 +54,11 @@ impl LogStore {
         *self.committed.lock()
     }
 
+    /// The id of the last entry in the log, or of the last purged one when the log is empty.
+    pub fn last_log_id(&self) -> Result<Option<LogId>, StorageError> {
+        Ok(self.last_entry()?.or(self.last_purged()?))
+    }
+
     fn last_purged(&self) -> Result<Option<LogId>, StorageError> {
         match self.store.meta_get(META_PURGED).map_err(|e| StorageIOError::read_logs(&e))? {
             None => Ok(None),
@@ -131,7 +136,7 @@ impl RaftLogStorage<TypeConfig> for LogStore {
 
     async fn get_log_state(&mut self) -> Result<LogState<TypeConfig>, StorageError> {
         let last_purged_log_id = self.last_purged()?;
-        let last_log_id = self.last_entry()?.or(last_purged_log_id);
+        let last_log_id = self.last_log_id()?;
         Ok(LogState { last_purged_log_id, last_log_id })
     }
 

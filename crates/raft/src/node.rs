@@ -38,7 +38,7 @@ use crate::config::NodeConfig;
 use crate::log_store::LogStore;
 use crate::metrics::Metrics;
 use crate::network::client::LocalIdentity;
-use crate::network::protocol::{Hello, JoinRequest, PeerIdentity, Request, Response};
+use crate::network::protocol::{Hello, JoinRequest, PeerIdentity, PreVoteRequest, Request, Response};
 use crate::network::server::{serve, PeerService, Reply};
 use crate::network::{PeerError, Peers};
 use crate::reads::{ReadRounds, Staleness};
@@ -245,7 +245,8 @@ impl RaftNode {
         let bootstrap = tokio::spawn(node.clone().bootstrap());
         let janitor = tokio::spawn(node.clone().discard_stale_staging());
         let poller = tokio::spawn(crate::status::poll(Arc::downgrade(&node)));
-        node.tasks.lock().extend([server, bootstrap, janitor, poller]);
+        let elections = tokio::spawn(crate::election::run(Arc::downgrade(&node), node.config.clone()));
+        node.tasks.lock().extend([server, bootstrap, janitor, poller, elections]);
         Ok(node)
     }
 
@@ -432,6 +433,27 @@ impl RaftNode {
         }
     }
 
+    /// Sends `request` to member `peer`; `None` if it is unknown, unreachable or too slow.
+    pub(crate) async fn ask(&self, peer: NodeId, request: Request, timeout: Duration) -> Option<Response> {
+        let member = self.member_of(peer)?;
+        self.peers.client(peer, &member).call(request, timeout).await.ok()
+    }
+
+    /// The id of the last entry in this node's log (or of the last purged one).
+    pub(crate) fn last_log_id(&self) -> Result<Option<crate::types::LogId>, crate::types::StorageError> {
+        self.log_store.last_log_id()
+    }
+
+    /// This node's answer to a pre-vote (see [`crate::election`]).
+    async fn answer_pre_vote(&self, request: &PreVoteRequest) -> bool {
+        let (Some(standing), Ok(own_log)) = (crate::election::standing(self).await, self.last_log_id()) else {
+            return false;
+        };
+        let yes = crate::election::answer(&standing, self.config.election_timeout.1, request.last_log_id, own_log);
+        tracing::debug!(candidate = request.candidate, yes, "pre-vote");
+        yes
+    }
+
     fn member_of(&self, id: NodeId) -> Option<Member> {
         self.raft.metrics().borrow().membership_config.membership().get_node(&id).cloned()
     }
@@ -492,7 +514,7 @@ impl RaftNode {
         self.raft.metrics().borrow().current_leader == Some(self.id())
     }
 
-    fn is_running(&self) -> bool {
+    pub(crate) fn is_running(&self) -> bool {
         self.raft.metrics().borrow().running_state.is_ok()
     }
 
@@ -942,6 +964,13 @@ impl PeerService for RaftNode {
                     Response::Refused(format!("node {} has not joined a cluster yet and does not vote", self.id()))
                 } else {
                     Response::Vote(self.raft.vote(req).await)
+                }
+            }
+            Request::PreVote(req) => {
+                if self.store.cluster_id().is_none() {
+                    Response::Refused(format!("node {} has not joined a cluster yet and does not vote", self.id()))
+                } else {
+                    Response::PreVote(self.answer_pre_vote(&req).await)
                 }
             }
             Request::Whois => Response::Whois(self.identity()),

@@ -94,6 +94,17 @@ pub enum Request {
     App(Vec<u8>),
     /// Asks the callee to report its own state (the cluster view).
     Report,
+    /// Asks whether the callee would vote for the caller (see `crate::election`).
+    PreVote(PreVoteRequest),
+}
+
+/// A pre-vote: would the callee vote for `candidate`, whose log ends at `last_log_id`?
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PreVoteRequest {
+    /// The node that would campaign.
+    pub candidate: NodeId,
+    /// The last entry of its log.
+    pub last_log_id: Option<crate::types::LogId>,
 }
 
 /// A response from the callee.
@@ -117,6 +128,8 @@ pub enum Response {
     Refused(String),
     /// Answer to [`Request::Report`].
     Report(crate::status::SelfReport),
+    /// Answer to [`Request::PreVote`]: whether the callee would vote for the caller.
+    PreVote(bool),
 }
 
 /// What travels on a connection after the handshake.
