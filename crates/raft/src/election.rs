@@ -63,6 +63,11 @@ pub(crate) fn due(standing: &Standing, lease: Duration, timeout: Duration) -> bo
     standing.quiet_for.is_none_or(|quiet| quiet >= wait)
 }
 
+/// Whether the leader this node follows has been silent for longer than `limit`.
+pub(crate) fn silent(standing: &Standing, limit: Duration) -> bool {
+    standing.following && !standing.leader && standing.quiet_for.is_none_or(|quiet| quiet > limit)
+}
+
 /// A voter's answer to a pre-vote: yes when it has heard from no leader within the lease and
 /// the candidate's log is at least as up to date as its own (Raft's voting rule, without
 /// changing any state).
@@ -106,6 +111,7 @@ pub(crate) async fn run(node: Weak<RaftNode>, config: NodeConfig) {
             return;
         }
         let Some(standing) = standing(&node).await else { return };
+        node.set_leader_silent(silent(&standing, lease + config.election_timeout.1));
         if Instant::now() < not_before || !due(&standing, lease, timeout) {
             continue;
         }
@@ -191,6 +197,15 @@ mod tests {
     fn leaders_and_learners_never_ask() {
         assert!(!due(&Standing { leader: true, ..follower(10_000) }, LEASE, TIMEOUT));
         assert!(!due(&Standing { voter: false, ..follower(10_000) }, LEASE, TIMEOUT));
+    }
+
+    #[test]
+    fn a_leader_is_silent_once_unheard_for_longer_than_an_election() {
+        let limit = LEASE + LEASE;
+        assert!(!silent(&follower(700), limit));
+        assert!(silent(&follower(900), limit));
+        assert!(!silent(&Standing { leader: true, ..follower(900) }, limit));
+        assert!(!silent(&Standing { following: false, ..follower(900) }, limit), "no leader to be silent");
     }
 
     #[test]

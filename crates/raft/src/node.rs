@@ -188,6 +188,9 @@ pub struct RaftNode {
     read_rounds: ReadRounds,
     staleness: Staleness,
     reports: Reports,
+    /// True while this node has heard nothing from the leader it knows for longer than an
+    /// election takes (set by `crate::election`).
+    leader_silent: tokio::sync::watch::Sender<bool>,
 }
 
 /// Why a node could not start.
@@ -240,6 +243,7 @@ impl RaftNode {
             read_rounds: ReadRounds::default(),
             staleness: Staleness::default(),
             reports: Reports::default(),
+            leader_silent: tokio::sync::watch::Sender::new(false),
         });
         let server = tokio::spawn(serve(listener, node.clone()));
         let bootstrap = tokio::spawn(node.clone().bootstrap());
@@ -512,6 +516,19 @@ impl RaftNode {
     /// True while this node is the leader (as far as it knows).
     pub fn is_leader(&self) -> bool {
         self.raft.metrics().borrow().current_leader == Some(self.id())
+    }
+
+    /// Watches whether the leader this node knows has been silent for longer than an election
+    /// takes (no heartbeat for the lease plus the longest election timeout). It is then dead,
+    /// paused or cut off from this node, and no new leader has reached this node either: a
+    /// request waiting on the leader should give up rather than wait for an election that
+    /// this node may not see.
+    pub fn leader_silence(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.leader_silent.subscribe()
+    }
+
+    pub(crate) fn set_leader_silent(&self, silent: bool) {
+        self.leader_silent.send_if_modified(|now| std::mem::replace(now, silent) != silent);
     }
 
     pub(crate) fn is_running(&self) -> bool {

@@ -202,11 +202,14 @@ struct Link {
 
 impl Link {
     /// Sends a request and waits for its answer, giving up as soon as this node learns that
-    /// `leader` no longer leads (so a client never waits longer than an election).
+    /// `leader` no longer leads, or has heard nothing from it for longer than an election takes
+    /// (it died or was cut off, and this node may be the one cut off): a client never waits
+    /// much longer than an election.
     async fn request(&self, request: &RelayRequest) -> Result<Answer, String> {
         let mut rx =
             self.client.call_stream(Request::App(encode(request)), OPEN_TIMEOUT).await.map_err(|e| e.to_string())?;
         let mut metrics = self.node.raft().metrics();
+        let mut silence = self.node.leader_silence();
         loop {
             tokio::select! {
                 msg = rx.recv() => return match msg {
@@ -222,6 +225,9 @@ impl Link {
                     if metrics.borrow().current_leader != Some(self.leader) {
                         return Err(format!("node {} is no longer the leader", self.leader));
                     }
+                }
+                _ = silence.wait_for(|silent| *silent) => {
+                    return Err(format!("node {} has not been heard from for longer than an election takes", self.leader));
                 }
             }
         }

@@ -165,7 +165,9 @@ impl TxnManager {
             Err(e) => {
                 recent.forget(seq);
                 Err(match e {
-                    ProposeError::NotLeader { leader } => TxnError::NotLeader { leader },
+                    // The transaction began while this node led (its epoch); nothing was
+                    // submitted, so it certainly did not commit: retryable, as in PostgreSQL.
+                    ProposeError::NotLeader { .. } => TxnError::LeadershipLost,
                     other => TxnError::CommitUnknown(other.to_string()),
                 })
             }

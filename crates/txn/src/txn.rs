@@ -423,8 +423,10 @@ impl Txn {
         let reads = self.reads.clone();
         // A large write set is staged first, outside the commit order; only its small commit
         // entry is ordered.
+        // Staging chunks commit nothing visible: a leadership lost meanwhile fails the
+        // transaction as retryable.
         let prepared = self.mgr.node().prepare(ws).await.map_err(|e| match e {
-            ProposeError::NotLeader { leader } => TxnError::NotLeader { leader },
+            ProposeError::NotLeader { .. } => TxnError::LeadershipLost,
             other => TxnError::CommitUnknown(other.to_string()),
         })?;
         let epoch = self.epoch.expect("check_epoch pinned it");
