@@ -40,7 +40,7 @@ use crate::types::{LogId, NodeId};
 const TICK: Duration = Duration::from_millis(20);
 
 /// What this node knows of its own election state, read from openraft.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) struct Standing {
     /// The node leads.
     pub leader: bool,
@@ -54,6 +54,13 @@ pub(crate) struct Standing {
     pub quiet_for: Option<Duration>,
 }
 
+impl Standing {
+    /// This node leads, or follows a leader whose heartbeat renewed its vote within `within`.
+    fn leader_heard(&self, within: Duration) -> bool {
+        self.leader || (self.following && self.quiet_for.is_some_and(|quiet| quiet < within))
+    }
+}
+
 /// When this node should ask for votes, given its standing and its random timeout.
 pub(crate) fn due(standing: &Standing, lease: Duration, timeout: Duration) -> bool {
     if standing.leader || !standing.voter {
@@ -65,7 +72,7 @@ pub(crate) fn due(standing: &Standing, lease: Duration, timeout: Duration) -> bo
 
 /// Whether the leader this node follows has been silent for longer than `limit`.
 pub(crate) fn silent(standing: &Standing, limit: Duration) -> bool {
-    standing.following && !standing.leader && standing.quiet_for.is_none_or(|quiet| quiet > limit)
+    standing.following && !standing.leader_heard(limit)
 }
 
 /// A voter's answer to a pre-vote: yes when it has heard from no leader within the lease and
@@ -77,8 +84,7 @@ pub(crate) fn answer(
     candidate_log: Option<LogId>,
     own_log: Option<LogId>,
 ) -> bool {
-    let leader_heard = standing.leader || (standing.following && standing.quiet_for.is_some_and(|q| q < lease));
-    !leader_heard && candidate_log >= own_log
+    !standing.leader_heard(lease) && candidate_log >= own_log
 }
 
 /// Reads this node's standing from openraft; `None` once openraft has stopped.
@@ -111,6 +117,7 @@ pub(crate) async fn run(node: Weak<RaftNode>, config: NodeConfig) {
             return;
         }
         let Some(standing) = standing(&node).await else { return };
+        // Longer than an election takes: the lease, then the longest timeout.
         node.set_leader_silent(silent(&standing, lease + config.election_timeout.1));
         if Instant::now() < not_before || !due(&standing, lease, timeout) {
             continue;

@@ -136,7 +136,7 @@ impl RaftLogStorage<TypeConfig> for LogStore {
 
     async fn get_log_state(&mut self) -> Result<LogState<TypeConfig>, StorageError> {
         let last_purged_log_id = self.last_purged()?;
-        let last_log_id = self.last_log_id()?;
+        let last_log_id = self.last_entry()?.or(last_purged_log_id);
         Ok(LogState { last_purged_log_id, last_log_id })
     }
 

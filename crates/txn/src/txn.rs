@@ -422,9 +422,8 @@ impl Txn {
         let snapshot_index = self.snap.as_ref().map(|s| s.1).unwrap_or(0);
         let reads = self.reads.clone();
         // A large write set is staged first, outside the commit order; only its small commit
-        // entry is ordered.
-        // Staging chunks commit nothing visible: a leadership lost meanwhile fails the
-        // transaction as retryable.
+        // entry is ordered. Staged chunks are invisible, so a leadership lost meanwhile fails
+        // the transaction as retryable.
         let prepared = self.mgr.node().prepare(ws).await.map_err(|e| match e {
             ProposeError::NotLeader { .. } => TxnError::LeadershipLost,
             other => TxnError::CommitUnknown(other.to_string()),
